@@ -8,13 +8,14 @@ import { measureLatency } from '../measure/latency.js';
 import { memorySnapshot } from '../measure/memory.js';
 import { choiceFlag, fillFlags, intFlag, modelArg, optionalIntFlag, parseFlags, shapeFlags } from './args.js';
 import type { Command, Io } from './command.js';
+import { ENERGY_FLAGS, ENERGY_HELP, energyFlags, energyJson, energyText, finishCommandMeter, startCommandMeter } from './energy-options.js';
 import { formatShape, humanBytes, humanMs, table } from './format.js';
 import { progressBar } from './progress.js';
 
 const FLAGS = {
   runs: { type: 'string' }, warmup: { type: 'string' }, batch: { type: 'string' }, threads: { type: 'string' },
   provider: { type: 'string' }, input: { type: 'string', multiple: true }, fill: { type: 'string', multiple: true },
-  seed: { type: 'string' }, json: { type: 'boolean' },
+  seed: { type: 'string' }, json: { type: 'boolean' }, ...ENERGY_FLAGS,
 } as const;
 
 const HELP = `usage: whittle bench <model.onnx> [options]
@@ -31,7 +32,8 @@ options:
   --fill NAME=VALUE     feed one input a constant instead of random values (repeatable),
                         e.g. --fill sr=16000 for a sample-rate input
   --seed N              seed of the random inputs (default 0)
-  --json                print one JSON document (keys in docs/cli.md)`;
+  --json                print one JSON document (keys in docs/cli.md)
+${ENERGY_HELP}`;
 
 export const benchCommand: Command = {
   name: 'bench',
@@ -48,6 +50,7 @@ export const benchCommand: Command = {
     const provider = choiceFlag<Provider>(p, 'provider', ['cpu', 'cuda'], 'cpu');
     const shapes = shapeFlags(p, 'input');
     const fills = fillFlags(p);
+    const energy = energyFlags(p);
 
     const model = await loadModel(path);
     const specs = graphInputSpecs(model.graph);
@@ -65,6 +68,7 @@ export const benchCommand: Command = {
       if (!feed) throw new UsageError(`--fill ${name}: the model has no input '${name}' (inputs: ${specs.map((s) => s.name).join(', ')})`);
       feeds[name] = fromNumbers(feed.dtype, feed.dims, new Array<number>(feed.size).fill(value));
     }
+    const meter = startCommandMeter(energy);
     const rssBefore = memorySnapshot().rssBytes;
     const t0 = performance.now();
     const session = await createSession(model, { provider, ...(threads ? { threads } : {}) });
@@ -78,6 +82,7 @@ export const benchCommand: Command = {
         warmup, runs, batchSize: fedBatch, onRun: (i) => bar.update(i + 1),
       });
       bar.done();
+      const reading = finishCommandMeter(meter, energy, 'whittle-bench');
       const after = memorySnapshot();
       const result = {
         model: path,
@@ -98,6 +103,7 @@ export const benchCommand: Command = {
           rssAfterRunsBytes: after.rssBytes,
           processPeakRssBytes: after.processPeakRssBytes,
         },
+        energy: energyJson(reading, energy.emissionsFile),
       };
       if (p.values.json) {
         io.out(JSON.stringify(result, null, 2));
@@ -113,6 +119,7 @@ export const benchCommand: Command = {
         '',
         `throughput: ${result.throughput.runsPerSecond.toFixed(1)} runs/s, ${result.throughput.samplesPerSecond.toFixed(1)} samples/s`,
         `session created in ${humanMs(createMs)}; memory: RSS ${humanBytes(after.rssBytes)} (session + runs added ${humanBytes(Math.max(0, after.rssBytes - rssBefore))}), process peak ${humanBytes(after.processPeakRssBytes)}`,
+        energyText(reading, energy.emissionsFile),
       ].join('\n'));
     } finally {
       await session.release();

@@ -8,6 +8,7 @@ import { fit } from '../train/fit.js';
 import { intFlag, optionalIntFlag, outputFlag, parseFlags } from './args.js';
 import type { Command, Io } from './command.js';
 import { checkData, commandData } from './data.js';
+import { ENERGY_FLAGS, ENERGY_HELP, energyFlags, energyJson, energyText, finishCommandMeter, startCommandMeter } from './energy-options.js';
 import { humanBytes, table } from './format.js';
 import { progressBar } from './progress.js';
 import { lossFromFlags, numberFlag, optimizerFromFlags, scheduleFromFlags } from './train-options.js';
@@ -21,6 +22,7 @@ const FLAGS = {
   epochs: { type: 'string' }, steps: { type: 'string' }, batch: { type: 'string' }, 'no-shuffle': { type: 'boolean' },
   seed: { type: 'string' }, threads: { type: 'string' }, 'clip-norm': { type: 'string' }, accumulate: { type: 'string' },
   'no-decay-bias': { type: 'boolean' }, output: { type: 'string', short: 'o' }, force: { type: 'boolean' }, json: { type: 'boolean' },
+  ...ENERGY_FLAGS,
 } as const;
 
 const HELP = `usage: whittle train [<model.onnx> | --model ZOO] (--dataset mnist | --data FILE.npz) -o OUT.onnx [options]
@@ -52,7 +54,8 @@ loop:
   --threads N             ONNX Runtime threads
 output:
   -o, --output OUT.onnx   where to write the trained model (refuses to overwrite without --force)
-  --json                  one JSON document: per-epoch loss, accuracy, seconds (docs/cli.md)`;
+  --json                  one JSON document: per-epoch loss, accuracy, seconds, energy (docs/cli.md)
+${ENERGY_HELP}`;
 
 export const trainCommand: Command = {
   name: 'train',
@@ -61,6 +64,7 @@ export const trainCommand: Command = {
   async run(argv: readonly string[], io: Io) {
     const p = parseFlags('train', argv, FLAGS);
     const out = outputFlag(p, 'trained');
+    const energy = energyFlags(p);
     const zoo = p.values['model'] as string | undefined;
     if (zoo && p.positionals.length) throw new UsageError('give either a model file or --model, not both');
     if (!zoo && p.positionals.length !== 1) throw new UsageError('give one model file or --model ZOO');
@@ -84,6 +88,7 @@ export const trainCommand: Command = {
     if (data.validation) checkData(model, data.validation, where('--val-data', (p.values['val-data'] as string | undefined) ?? data.source), loss.kind === 'cross-entropy');
 
     let bar: ReturnType<typeof progressBar> | undefined;
+    const meter = startCommandMeter(energy);
     const t0 = performance.now();
     const result = await fit(model, data.train, {
       loss, optimizer, schedule, batchSize, seed, accumulate,
@@ -96,6 +101,7 @@ export const trainCommand: Command = {
     });
     bar?.done();
     const saved = await saveModel(result.model, out);
+    const reading = finishCommandMeter(meter, energy, 'whittle-train');
     const doc = {
       model: saved.path,
       source: zoo ? `zoo:${zoo}` : p.positionals[0],
@@ -104,6 +110,7 @@ export const trainCommand: Command = {
       steps: result.steps,
       epochs: result.history,
       seconds: round((performance.now() - t0) / 1000),
+      energy: energyJson(reading, energy.emissionsFile),
     };
     if (p.values.json) {
       io.out(JSON.stringify(doc, null, 2));
@@ -119,6 +126,7 @@ export const trainCommand: Command = {
       ])),
       '',
       `total ${doc.seconds.toFixed(1)} s; model file ${humanBytes(saved.bytes)}`,
+      energyText(reading, energy.emissionsFile),
     ].join('\n'));
   },
 };

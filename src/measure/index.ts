@@ -31,3 +31,4 @@ export {
   type InspectOptions, type ModelInspection, type TensorSignature, type LayerSummary,
 } from './inspect.js';
 export { qualifiedOpType } from './ops.js';
+export * from './energy/index.js';
