@@ -21,6 +21,10 @@ const EXPECTED: Record<ZooName, { params: number; buffers: number }> = {
   // patch conv 64*49+64 = 3,200; pos 16*64 = 1,024; per block: 2 LN 256 + attn 4*(64*64+64) = 16,640 + mlp 64*128+128 + 128*64+64 = 16,576
   // => 33,472 x 2 = 66,944; final LN 128; head 650 => 71,946
   transformer: { params: 71_946, buffers: 0 },
+  // conv1 32*25+32 = 832, conv2 64*32*25+64 = 51,264, fc1 1024*1024+1024 = 1,049,600, fc2 1024*10+10 = 10,250
+  cnn: { params: 1_111_946, buffers: 0 },
+  // 784*128 + 128 + 128*10 + 10
+  'mlp-small': { params: 101_770, buffers: 0 },
 };
 
 describe('zoo', () => {

@@ -1,0 +1,63 @@
+/**
+ * A recipe run as report data: one variant per model the run made or measured, with the
+ * figures of its eval and bench steps, the energy of the step that made it, its training curve
+ * and its per-layer sparsity or bit widths.
+ */
+import type { ReportData, ReportEnergy, ReportMachine, VariantReport } from '../report/types.js';
+import type { ModelFigures, StepRecord } from './records.js';
+import type { RecipeRun } from './run.js';
+
+export interface RecipeReportOptions {
+  readonly title: string;
+  readonly machine: ReportMachine;
+  readonly energy?: ReportEnergy;
+  readonly settings?: Readonly<Record<string, unknown>>;
+}
+
+/** The report of a finished run. Models never benchmarked get zeros for the bench figures. */
+export function recipeReport(run: RecipeRun, options: RecipeReportOptions): ReportData {
+  const figures = new Map<string, ModelFigures>();
+  for (const record of run.steps) {
+    for (const [name, f] of Object.entries(record.figures ?? {})) figures.set(name, { ...figures.get(name), ...f });
+  }
+  const made = new Map<string, StepRecord>();
+  for (const record of run.steps) if (record.artifact) made.set(record.artifact.name, record);
+  const names = [...new Set([...made.keys(), ...figures.keys()])];
+  const variants: VariantReport[] = names.map((name) => variant(name, made.get(name), figures.get(name) ?? {}));
+  return {
+    title: options.title,
+    createdAt: new Date().toISOString(),
+    machine: options.machine,
+    settings: {
+      recipe: run.recipe.source,
+      data: run.dataSource,
+      'test samples': run.testSamples,
+      seed: run.recipe.seed,
+      ...(run.recipe.threads ? { threads: run.recipe.threads } : {}),
+      steps: run.steps.map((s) => `${s.description}${s.reused ? ' (reused from an earlier run)' : ''}`),
+      ...options.settings,
+    },
+    ...(options.energy ? { energy: options.energy } : {}),
+    variants,
+  };
+}
+
+function variant(name: string, record: StepRecord | undefined, f: ModelFigures): VariantReport {
+  return {
+    name,
+    description: record?.description ?? 'input model',
+    ...(record?.artifact?.parent ? { parent: record.artifact.parent } : {}),
+    ...(record?.artifact ? { file: record.artifact.file } : {}),
+    accuracy: f.accuracy ?? null,
+    params: f.params ?? 0,
+    ...(f.nonZeroParams !== undefined ? { nonZeroParams: f.nonZeroParams } : {}),
+    flops: f.flops ?? 0,
+    sizeBytes: f.sizeBytes ?? 0,
+    brotliBytes: f.brotliBytes ?? 0,
+    latencyMsP50: f.latencyMsP50 ?? 0,
+    latencyBatch: f.latencyBatch ?? 1,
+    ...(record?.energy ? { energy: { joules: record.energy.joules, co2Grams: record.energy.co2Grams, seconds: record.energy.seconds, method: record.energy.method } } : {}),
+    ...(record?.history?.length ? { history: record.history } : {}),
+    ...(record?.layers?.length ? { layers: record.layers } : {}),
+  };
+}
