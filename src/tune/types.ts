@@ -109,6 +109,11 @@ export interface Sampler {
   sampleIndependent(study: StudyView, trial: FrozenTrial, name: string, distribution: Distribution): ParamValue;
   /** Told when a trial of this process ends. */
   afterTrial?(study: StudyView, trial: FrozenTrial): void;
+  /**
+   * True when the sampler has nothing new left to propose (a grid whose every point has been
+   * tried): `optimize` then stops before starting another trial.
+   */
+  isExhausted?(study: StudyView): boolean;
 }
 
 /** Decides whether a running trial should stop, from its and others' intermediate values. */
