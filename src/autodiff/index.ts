@@ -24,6 +24,6 @@ export {
 export { appendLoss } from './losses/index.js';
 export { STRAIGHT_THROUGH_PREFIX } from './rules/straight-through.js';
 export type {
-  GradientContext, GradientRule, LossBuilder, LossSpec, TrainingForm, TrainingFormContext, TrainingGraph,
+  GradientContext, GradientRule, HintLoss, LossBuilder, LossResult, LossSpec, TrainingForm, TrainingFormContext, TrainingGraph,
   TrainingGraphOptions,
 } from './types.js';

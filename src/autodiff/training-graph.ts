@@ -50,10 +50,12 @@ export function buildTrainingGraph(model: Model, options: TrainingGraphOptions):
   if (definedNames(source).has(labelInput)) {
     throw new UsageError(`label input '${labelInput}' is already a value of the model; pass another labelInput`);
   }
-  const dataInputs = source.inputs.filter((i) => !source.initializers.has(i.name)).map((i) => i.name);
+  const lossInputs = extraLossInputs(options, output, labelInput, definedNames(source));
+  const dataInputs = [...source.inputs.filter((i) => !source.initializers.has(i.name)).map((i) => i.name), ...lossInputs.map((i) => i.name)];
 
   const editor = new GraphEditor(source);
   editor.uniqueName(labelInput);
+  for (const i of lossInputs) editor.uniqueName(i.name);
   liftTrainableConstants(editor, options);
   if (options.seed !== undefined) seedRandomNodes(editor, options.seed);
   const buffers = applyTrainingForms(model, editor, opset);
@@ -69,7 +71,18 @@ export function buildTrainingGraph(model: Model, options: TrainingGraphOptions):
   if (!active.has(output)) throw new UsageError(`the loss output '${output}' does not depend on any trainable parameter`);
 
   const labelDecl = labelInfo(options, labelInput, infos.get(output));
-  if (labelDecl.type?.kind === 'tensor') infos.set(labelInput, { dtype: labelDecl.type.dtype, ...(labelDecl.type.shape ? { shape: labelDecl.type.shape } : {}) });
+  const lossDecls = lossInputs.map((i) => {
+    if (i.like !== output && !active.has(i.like)) {
+      throw new UsageError(definedNames(forward).has(i.like)
+        ? `hint value '${i.like}' does not depend on any trainable parameter`
+        : `hint value '${i.like}' is not a value of the model`);
+    }
+    const like = infos.get(i.like);
+    return tensorValue(i.name, like?.dtype ?? 'float32', like?.shape);
+  });
+  for (const decl of [labelDecl, ...lossDecls]) {
+    if (decl.type?.kind === 'tensor') infos.set(decl.name, { dtype: decl.type.dtype, ...(decl.type.shape ? { shape: decl.type.shape } : {}) });
+  }
   const emitter = new Emitter({
     opset, infos, known: inferred.knownValues, isActive: (v) => active.has(v), freshName: (h) => editor.uniqueName(h),
   });
@@ -78,6 +91,10 @@ export function buildTrainingGraph(model: Model, options: TrainingGraphOptions):
   const loss = buildLoss(emitter.context(lossNode, [], (i) => i === 0, 'loss'), options.loss, output, labelInput);
   const table = new GradientTable(emitter);
   table.add(output, loss.outputGrad);
+  for (const extra of loss.extraGrads ?? []) {
+    if (!active.has(extra.value)) throw new UsageError(`the loss gives a gradient for '${extra.value}', which does not depend on any trainable parameter`);
+    table.add(extra.value, extra.grad);
+  }
   differentiate(nodes, active, table, emitter);
 
   const params: string[] = [];
@@ -116,6 +133,7 @@ export function buildTrainingGraph(model: Model, options: TrainingGraphOptions):
     inputs: [
       ...forward.inputs.filter((i) => !stateNames.has(i.name)),
       labelDecl,
+      ...lossDecls,
       ...[...stateNames].map((n) => declare(n, initialValues.get(n)!)),
     ],
     outputs: [
@@ -212,9 +230,32 @@ function candidateParams(graph: Graph, options: TrainingGraphOptions, buffers: R
     .map(([name]) => name);
 }
 
-/** Declaration of the label input: int64 [N] for cross-entropy, else the output's dtype and shape. */
+/**
+ * The extra graph inputs a loss reads besides the label input (a distillation loss's teacher
+ * logits, shaped like the output, and hint features, shaped like their student value), checked
+ * to be new, distinct names.
+ */
+function extraLossInputs(options: TrainingGraphOptions, output: string, labelInput: string,
+  defined: ReadonlySet<string>): { name: string; like: string }[] {
+  const loss = options.loss;
+  if (loss.kind !== 'distillation') return [];
+  const list = [
+    { name: loss.teacherInput ?? 'teacher_logits', like: output },
+    ...(loss.hints ?? []).map((h) => ({ name: h.teacher, like: h.student })),
+  ];
+  const seen = new Set([labelInput]);
+  for (const { name } of list) {
+    if (name === '' || seen.has(name) || defined.has(name)) {
+      throw new UsageError(`distillation input '${name}' is empty, repeated, or already a value of the model; pick another name`);
+    }
+    seen.add(name);
+  }
+  return list;
+}
+
+/** Declaration of the label input: int64 [N] for cross-entropy and distillation, else the output's dtype and shape. */
 function labelInfo(options: TrainingGraphOptions, name: string, out: TensorInfo | undefined): ValueInfo {
-  if (options.loss.kind === 'cross-entropy' && options.lossBuilder === undefined) {
+  if ((options.loss.kind === 'cross-entropy' || options.loss.kind === 'distillation') && options.lossBuilder === undefined) {
     return tensorValue(name, 'int64', [out?.shape?.[0] ?? null]);
   }
   return tensorValue(name, out?.dtype ?? 'float32', out?.shape);

@@ -54,7 +54,42 @@ export type LossSpec =
    * Distillation: T^2 * KL(softmax(teacher / T) || softmax(output / T)) against teacher logits
    * [N, C] fed as an input (Hinton, Vinyals & Dean 2015, https://arxiv.org/abs/1503.02531).
    */
-  | { readonly kind: 'kl-divergence'; readonly output?: string; readonly temperature: number };
+  | { readonly kind: 'kl-divergence'; readonly output?: string; readonly temperature: number }
+  /**
+   * Knowledge distillation (Hinton, Vinyals & Dean 2015, https://arxiv.org/abs/1503.02531):
+   * alpha * T^2 * KL(softmax(teacher / T) || softmax(output / T)) + (1 - alpha) * CE(output, labels),
+   * plus `weight * MSE(student value, teacher feature)` per hint (FitNets, Romero et al. 2015,
+   * https://arxiv.org/abs/1412.6550). The labels are int64 classes [N]; the teacher logits [N, C]
+   * come in the extra graph input `teacherInput` (default 'teacher_logits') and each hint's teacher
+   * feature in the extra input `hint.teacher`; these extra inputs are listed in the training
+   * graph's `dataInputs`, so `fit` feeds them from dataset columns of the same names.
+   */
+  | {
+    readonly kind: 'distillation'; readonly output?: string; readonly temperature: number; readonly alpha: number;
+    readonly teacherInput?: string; readonly hints?: readonly HintLoss[];
+  };
+
+/** One hint term of a distillation loss: `weight * mean((student - teacher)^2)`. */
+export interface HintLoss {
+  /** A float value of the student graph (typically a learned projection of an intermediate value). */
+  readonly student: string;
+  /** Name of the extra graph input fed with the teacher's feature (same shape as `student`). */
+  readonly teacher: string;
+  /** Weight of this term (>= 0). */
+  readonly weight: number;
+}
+
+/** What a loss builder returns: the scalar loss and its gradients. */
+export interface LossResult {
+  readonly loss: string;
+  /** Gradient of the loss with respect to the output the loss reads. */
+  readonly outputGrad: string;
+  /**
+   * Gradients of the loss with respect to other (intermediate) values of the forward graph, e.g.
+   * a hint term's student feature; each value must depend on a trainable parameter.
+   */
+  readonly extraGrads?: readonly { readonly value: string; readonly grad: string }[];
+}
 
 /**
  * Emits a loss: forward nodes computing the scalar `loss` from the model output and the label
@@ -63,8 +98,7 @@ export type LossSpec =
  * `[output, labels]`, no outputs); `ctx.emit`/`ctx.constant`/`ctx.info` work as in a rule.
  * The built-in losses (`losses/index.ts`, `appendLoss`) have this type.
  */
-export type LossBuilder = (ctx: GradientContext, spec: LossSpec, output: string, labels: string) =>
-  { readonly loss: string; readonly outputGrad: string };
+export type LossBuilder = (ctx: GradientContext, spec: LossSpec, output: string, labels: string) => LossResult;
 
 /**
  * What a training-form hook (see {@link TrainingForm}) may ask and declare while it rewrites
@@ -135,7 +169,10 @@ export interface TrainingGraphOptions {
  */
 export interface TrainingGraph {
   readonly model: Model;
-  /** Data inputs of the forward model, in order. */
+  /**
+   * Data inputs of the forward model, in order, then the extra inputs the loss declares (a
+   * distillation loss's teacher logits and hint features), which are fed like data.
+   */
   readonly dataInputs: readonly string[];
   /** The label / target / teacher-logit input. */
   readonly labelInput: string;
