@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const BENCHES = ['model-io', 'train', 'optim', 'quantize', 'quantize-matmul', 'prune'] as const;
+const BENCHES = ['model-io', 'train', 'optim', 'quantize', 'quantize-matmul', 'prune', 'tune-asha', 'tune', 'distill'] as const;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const [only, ...rest] = process.argv.slice(2);

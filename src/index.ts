@@ -16,3 +16,7 @@ export * from './data/index.js';
 export * from './train/index.js';
 export * from './quantize/index.js';
 export * from './prune/index.js';
+export * from './distill/index.js';
+export * from './report/index.js';
+export * from './tune/index.js';
+export * from './recipe/index.js';

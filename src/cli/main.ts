@@ -4,14 +4,18 @@
  */
 import { WhittleError } from '../errors.js';
 import { benchCommand } from './bench.js';
+import { demoCommand } from './demo.js';
+import { distillCommand } from './distill.js';
 import type { Command, Io } from './command.js';
 import { evalCommand } from './eval.js';
 import { inspectCommand } from './inspect.js';
+import { optimizeCommand } from './optimize.js';
 import { pruneCommand } from './prune.js';
 import { quantizeCommand } from './quantize.js';
 import { trainCommand } from './train.js';
+import { tuneCommand } from './tune.js';
 
-const COMMANDS: readonly Command[] = [inspectCommand, benchCommand, trainCommand, evalCommand, quantizeCommand, pruneCommand];
+const COMMANDS: readonly Command[] = [inspectCommand, benchCommand, trainCommand, evalCommand, quantizeCommand, pruneCommand, distillCommand, tuneCommand, optimizeCommand, demoCommand];
 
 const VERSION = '0.1.0';
 

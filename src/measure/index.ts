@@ -32,3 +32,4 @@ export {
 } from './inspect.js';
 export { qualifiedOpType } from './ops.js';
 export * from './energy/index.js';
+export { machineInfo, type MachineInfo } from './machine.js';

@@ -15,7 +15,7 @@ export type DemoBudget = 'full' | 'quick';
 /** The demo recipe as the object a YAML file would hold. */
 export function demoRecipeObject(budget: DemoBudget = 'full'): Record<string, unknown> {
   const quick = budget === 'quick';
-  const student = { epochs: quick ? 2 : 15, batch: 64, optimizer: { name: 'adamw', lr: 2e-3 }, schedule: 'cosine' };
+  const student = { epochs: quick ? 2 : 30, batch: 64, optimizer: { name: 'adamw', lr: 2e-3 }, schedule: 'cosine' };
   return {
     name: 'whittle-demo',
     data: 'mnist',

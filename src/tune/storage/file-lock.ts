@@ -139,7 +139,7 @@ export class FileLock {
       holder.at = Date.now();
       const contents = JSON.stringify(holder);
       if (createExclusive(path, contents)) return new FileLock(path, contents);
-      if (breakIfStale(path, options.staleMs)) continue;
+      if (Date.now() <= deadline && breakIfStale(path, options.staleMs)) continue;
       if (Date.now() > deadline) {
         throw new StorageError(`timed out after ${options.timeoutMs} ms waiting for the lock ${path} (${describe(path)})`);
       }

@@ -24,6 +24,17 @@ export interface PostgresBackendOptions {
   readonly poolSize?: number;
   /** Milliseconds to wait for a connection (default 10,000). */
   readonly connectTimeoutMs?: number;
+  /**
+   * Milliseconds an append waits for the journal's lock before failing (default 120,000). The
+   * lock is held for one short transaction; a long wait means a writer stalled mid-append.
+   */
+  readonly lockTimeoutMs?: number;
+  /**
+   * The server ends a writer's session that sits this long (ms) inside an append transaction
+   * (default 30,000): a worker whose machine vanished mid-append then releases the lock without
+   * waiting for TCP to notice it is gone.
+   */
+  readonly stalledWriterMs?: number;
 }
 
 /** `url` with its password (in the authority or a `password=` parameter) removed, for messages. */
@@ -38,8 +49,8 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** Advisory-lock key (two int4) for a table: a fixed class id and an FNV-1a hash of the name. */
-function lockKey(table: string): [number, number] {
+/** The advisory-lock key (two int4) of a journal table: a fixed class id and an FNV-1a hash of the name. */
+export function journalLockKey(table: string): [number, number] {
   let h = 0x811c9dc5;
   for (let i = 0; i < table.length; i++) h = Math.imul(h ^ table.charCodeAt(i), 0x01000193);
   return [0x77686974 /* 'whit' */, h | 0];
@@ -59,10 +70,13 @@ export class PostgresBackend implements JournalBackend {
   readonly where: string;
   private readonly key: [number, number];
   private closed = false;
+  /** Runs first in every transaction: bounds lock waits and stalled writers (see the options). */
+  private readonly begin: string;
 
-  private constructor(private readonly pool: pg.Pool, private readonly table: string, url: string) {
+  private constructor(private readonly pool: pg.Pool, private readonly table: string, url: string, lockTimeoutMs: number, stalledWriterMs: number) {
+    this.begin = `BEGIN; SET LOCAL lock_timeout = ${lockTimeoutMs}; SET LOCAL idle_in_transaction_session_timeout = ${stalledWriterMs}`;
     this.where = `PostgreSQL ${redactUrl(url)} (table ${table})`;
-    this.key = lockKey(table);
+    this.key = journalLockKey(table);
   }
 
   /**
@@ -76,14 +90,18 @@ export class PostgresBackend implements JournalBackend {
       throw new UsageError(`PostgreSQL journal table must be a lower-case SQL identifier (letters, digits, _), got '${table}'`);
     }
     const poolSize = options.poolSize ?? 2;
-    if (!(Number.isInteger(poolSize) && poolSize >= 1)) throw new UsageError(`PostgreSQL poolSize must be a positive integer, got ${poolSize}`);
+    const lockTimeoutMs = options.lockTimeoutMs ?? 120_000;
+    const stalledWriterMs = options.stalledWriterMs ?? 30_000;
+    for (const [k, v] of [['poolSize', poolSize], ['lockTimeoutMs', lockTimeoutMs], ['stalledWriterMs', stalledWriterMs]] as const) {
+      if (!(Number.isInteger(v) && v >= 1)) throw new UsageError(`PostgreSQL option ${k} must be a positive integer, got ${v}`);
+    }
     const pool = new pg.Pool({
       connectionString: url, max: poolSize, connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
-      idleTimeoutMillis: 10_000, allowExitOnIdle: true,
+      idleTimeoutMillis: 10_000, allowExitOnIdle: true, keepAlive: true,
     });
     // An idle connection the server drops must not crash the process; the next query reports it.
     pool.on('error', () => undefined);
-    const backend = new PostgresBackend(pool, table, url);
+    const backend = new PostgresBackend(pool, table, url, lockTimeoutMs, stalledWriterMs);
     try {
       await backend.transaction(async (c) => {
         // CREATE TABLE IF NOT EXISTS races with itself (duplicate pg_type rows): serialize it too.
@@ -112,9 +130,13 @@ export class PostgresBackend implements JournalBackend {
     } catch (e) {
       throw this.fail('connect to', e);
     }
+    // A connection the server ends mid-transaction (a stalled writer, see stalledWriterMs) emits
+    // 'error' on the client; the pending or next query rejects with it, which is reported below.
+    const ignore = (): void => undefined;
+    client.on('error', ignore);
     let broken: unknown;
     try {
-      await client.query('BEGIN');
+      await client.query(this.begin);
       const result = await body(client);
       await client.query('COMMIT');
       return result;
@@ -123,6 +145,7 @@ export class PostgresBackend implements JournalBackend {
       await client.query('ROLLBACK').catch(() => undefined);
       throw this.fail('write to', e);
     } finally {
+      client.off('error', ignore);
       client.release(broken !== undefined); // a failed transaction's connection is dropped, not reused
     }
   }
