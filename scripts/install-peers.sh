@@ -8,4 +8,4 @@ set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
 $SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-onnx python3-torch python3-numpy libopenblas0-pthread
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-onnx python3-torch python3-numpy python3-optuna libopenblas0-pthread

@@ -81,7 +81,7 @@ export function runSummary(run: RecipeRun, report: ReportData): string {
   return [
     summaryTable(report.variants),
     '',
-    report.energy ? `energy: ${report.energy.method === 'rapl' ? 'measured with RAPL' : 'estimated'} (${report.energy.note}); CO2 at ${report.energy.gramsPerKWh} g/kWh (${report.energy.region})` : '',
+    report.energy ? `energy: ${report.energy.method === 'rapl' ? 'measured with RAPL counters' : 'estimated from CPU time and the CPU\'s power (RAPL not readable)'}; CO2 at ${report.energy.gramsPerKWh} g/kWh (${report.energy.region}); every assumption is in report.html` : '',
     reused ? `${reused} of ${run.steps.length} steps reused from the previous run in this folder (--fresh runs everything again)` : '',
     `models, report.json and report.html in ${dir}`,
     `open ${join(dir, 'report.html')}`,
