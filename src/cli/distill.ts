@@ -7,12 +7,12 @@ import type { Model } from '../graph/ir.js';
 import { ZOO_NAMES, buildZooModel, isZooName } from '../nn/zoo.js';
 import { loadModel } from '../onnx/load.js';
 import { saveModel } from '../onnx/save.js';
-import { intFlag, optionalIntFlag, outputFlag, parseFlags, type Parsed } from './args.js';
+import { outputFlag, parseFlags, type Parsed } from './args.js';
 import type { Command, Io } from './command.js';
 import { checkData, commandData } from './data.js';
 import { humanCount } from './format.js';
 import { progressBar } from './progress.js';
-import { numberFlag, optimizerFromFlags, scheduleFromFlags } from './train-options.js';
+import { loopFromFlags, numberFlag } from './train-options.js';
 
 const FLAGS = {
   teacher: { type: 'string' }, student: { type: 'string' }, model: { type: 'string' }, widths: { type: 'string' },
@@ -101,16 +101,8 @@ export const distillCommand: Command = {
     const temperature = numberFlag(p, 'temperature', (n) => n > 0, 'a number > 0') ?? DISTILL_DEFAULTS.temperature;
     const alpha = numberFlag(p, 'alpha', (n) => n >= 0 && n <= 1, 'a number in [0, 1]') ?? DISTILL_DEFAULTS.alpha;
     const hints = hintFlags(p);
-    const seed = intFlag(p, 'seed', 0, 0);
-    const epochs = optionalIntFlag(p, 'epochs');
-    const steps = optionalIntFlag(p, 'steps');
-    if (epochs !== undefined && steps !== undefined) throw new UsageError('give --epochs or --steps, not both');
-    const batchSize = intFlag(p, 'batch', 64);
-    const threads = optionalIntFlag(p, 'threads');
-    const accumulate = intFlag(p, 'accumulate', 1);
-    const clipNorm = numberFlag(p, 'clip-norm', (n) => n > 0, 'a positive number');
-    const optimizer = optimizerFromFlags(p);
-    const schedule = scheduleFromFlags(p);
+    const loop = loopFromFlags(p);
+    const { seed, batchSize, optimizer, schedule } = loop;
     const labels = p.values['labels'] as string | undefined;
     const data = commandData(p, 'distill', labels ? { labels } : {});
     const teacher = await loadModel(teacherPath);
@@ -122,12 +114,8 @@ export const distillCommand: Command = {
     let bar: ReturnType<typeof progressBar> | undefined;
     const t0 = performance.now();
     const result = await distill(teacher, student.model, data.train, {
-      temperature, alpha, hints, optimizer, schedule, batchSize, seed, accumulate,
+      ...loop.fit, temperature, alpha, hints,
       names: { teacher: teacherPath, student: student.source },
-      ...(epochs !== undefined ? { epochs } : {}), ...(steps !== undefined ? { steps } : {}),
-      ...(threads ? { threads } : {}), ...(clipNorm ? { clip: { kind: 'norm' as const, max: clipNorm } } : {}),
-      ...(p.values['no-shuffle'] ? { shuffle: false } : {}),
-      ...(p.values['no-decay-bias'] ? { noDecay: 'biases-and-norms' as const } : {}),
       ...(data.validation ? { validation: data.validation } : {}),
       onStep: ({ step, totalSteps }) => { (bar ??= progressBar(io, 'distill', totalSteps)).update(step); },
     });

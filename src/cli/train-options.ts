@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import type { LossSpec } from '../autodiff/types.js';
 import { OPTIMIZER_NAMES, type OptimizerSpec } from '../optim/create.js';
 import { SCHEDULE_NAMES, type ScheduleSpec } from '../optim/schedules/create.js';
-import type { Parsed } from './args.js';
+import { intFlag, optionalIntFlag, type Parsed } from './args.js';
 
 export function numberFlag(p: Parsed, name: string, check: (n: number) => boolean = Number.isFinite, expected = 'a number'): number | undefined {
   const v = p.values[name];
@@ -95,4 +95,32 @@ export function lossFromFlags(p: Parsed, labelsAreClasses: boolean): LossSpec {
   if (smoothing !== undefined) throw new UsageError('--label-smoothing goes with --loss cross-entropy');
   if (name === 'mse') return { kind: 'mse' };
   throw new UsageError(`--loss must be cross-entropy or mse, got '${name}'`);
+}
+
+/**
+ * The loop flags `whittle train` and `whittle distill` share, read and checked at once:
+ * --seed, --epochs | --steps, --batch, --threads, --accumulate, --clip-norm, the optimizer and
+ * schedule flags, --no-shuffle, --no-decay-bias. `fit` is the fit options they make.
+ */
+export function loopFromFlags(p: Parsed) {
+  const seed = intFlag(p, 'seed', 0, 0);
+  const epochs = optionalIntFlag(p, 'epochs');
+  const steps = optionalIntFlag(p, 'steps');
+  if (epochs !== undefined && steps !== undefined) throw new UsageError('give --epochs or --steps, not both');
+  const batchSize = intFlag(p, 'batch', 64);
+  const threads = optionalIntFlag(p, 'threads');
+  const accumulate = intFlag(p, 'accumulate', 1);
+  const clipNorm = numberFlag(p, 'clip-norm', (n) => n > 0, 'a positive number');
+  const optimizer = optimizerFromFlags(p);
+  const schedule = scheduleFromFlags(p);
+  return {
+    seed, batchSize, optimizer, schedule,
+    fit: {
+      optimizer, schedule, batchSize, seed, accumulate,
+      ...(epochs !== undefined ? { epochs } : {}), ...(steps !== undefined ? { steps } : {}),
+      ...(threads ? { threads } : {}), ...(clipNorm ? { clip: { kind: 'norm' as const, max: clipNorm } } : {}),
+      ...(p.values['no-shuffle'] ? { shuffle: false } : {}),
+      ...(p.values['no-decay-bias'] ? { noDecay: 'biases-and-norms' as const } : {}),
+    },
+  };
 }

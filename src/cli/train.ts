@@ -5,13 +5,13 @@ import { ZOO_NAMES, buildZooModel, isZooName } from '../nn/zoo.js';
 import { loadModel } from '../onnx/load.js';
 import { saveModel } from '../onnx/save.js';
 import { fit } from '../train/fit.js';
-import { intFlag, optionalIntFlag, outputFlag, parseFlags } from './args.js';
+import { outputFlag, parseFlags } from './args.js';
 import type { Command, Io } from './command.js';
 import { checkData, commandData } from './data.js';
 import { ENERGY_FLAGS, ENERGY_HELP, energyFlags, energyJson, energyText, finishCommandMeter, startCommandMeter } from './energy-options.js';
 import { humanBytes, table } from './format.js';
 import { progressBar } from './progress.js';
-import { lossFromFlags, numberFlag, optimizerFromFlags, scheduleFromFlags } from './train-options.js';
+import { lossFromFlags, loopFromFlags } from './train-options.js';
 
 const FLAGS = {
   model: { type: 'string' }, dataset: { type: 'string' }, data: { type: 'string' }, 'val-data': { type: 'string' },
@@ -69,16 +69,8 @@ export const trainCommand: Command = {
     if (zoo && p.positionals.length) throw new UsageError('give either a model file or --model, not both');
     if (!zoo && p.positionals.length !== 1) throw new UsageError('give one model file or --model ZOO');
     if (zoo && !isZooName(zoo)) throw new UsageError(`--model must be one of ${ZOO_NAMES.join(', ')}, got '${zoo}'`);
-    const seed = intFlag(p, 'seed', 0, 0);
-    const epochs = optionalIntFlag(p, 'epochs');
-    const steps = optionalIntFlag(p, 'steps');
-    if (epochs !== undefined && steps !== undefined) throw new UsageError('give --epochs or --steps, not both');
-    const batchSize = intFlag(p, 'batch', 64);
-    const threads = optionalIntFlag(p, 'threads');
-    const accumulate = intFlag(p, 'accumulate', 1);
-    const clipNorm = numberFlag(p, 'clip-norm', (n) => n > 0, 'a positive number');
-    const optimizer = optimizerFromFlags(p);
-    const schedule = scheduleFromFlags(p);
+    const loop = loopFromFlags(p);
+    const { seed, batchSize, optimizer, schedule } = loop;
     const labels = p.values['labels'] as string | undefined;
     const data = commandData(p, 'train', labels ? { labels } : {});
     const loss = lossFromFlags(p, data.train.columns['labels']?.dtype === 'int64');
@@ -91,11 +83,7 @@ export const trainCommand: Command = {
     const meter = startCommandMeter(energy);
     const t0 = performance.now();
     const result = await fit(model, data.train, {
-      loss, optimizer, schedule, batchSize, seed, accumulate,
-      ...(epochs !== undefined ? { epochs } : {}), ...(steps !== undefined ? { steps } : {}),
-      ...(threads ? { threads } : {}), ...(clipNorm ? { clip: { kind: 'norm' as const, max: clipNorm } } : {}),
-      ...(p.values['no-shuffle'] ? { shuffle: false } : {}),
-      ...(p.values['no-decay-bias'] ? { noDecay: 'biases-and-norms' as const } : {}),
+      ...loop.fit, loss,
       ...(data.validation ? { validation: data.validation } : {}),
       onStep: ({ step, totalSteps }) => { (bar ??= progressBar(io, 'train', totalSteps)).update(step); },
     });

@@ -3,7 +3,7 @@
  * integer and n-bit), Einsum, attention and recurrent layers. Convention (see `flops.ts`):
  * 1 MAC = 2 FLOPs; bias adds, scaling and requantization add 1 FLOP per element they touch.
  */
-import { floatAttr, intAttr, intsAttr, stringAttr } from '../graph/attributes.js';
+import { floatAttr, intAttr, stringAttr } from '../graph/attributes.js';
 import { type FlopContext, type FlopRule, hasInput, macCount, product } from './flop-rule.js';
 
 /** 'weight' when either operand is constant, else 'activation'. */

@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { StorageSpec } from '../../../src/tune/storage/open.js';
-import { openBackend } from '../../../src/tune/storage/open.js';
 import type { JournalBackend, JournalOp } from '../../../src/tune/types.js';
 import { runChild, sleep } from './helpers.js';
 

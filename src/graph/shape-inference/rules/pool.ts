@@ -4,7 +4,7 @@
 import { intAttr, intsAttr } from '../../attributes.js';
 import { formatShape } from '../../describe.js';
 import { unknownDims } from '../dims.js';
-import { registerShapeRule, registerShapeRules } from '../registry.js';
+import { registerShapeRules } from '../registry.js';
 import type { ShapeContext } from '../types.js';
 import { poolShape } from './conv.js';
 import { output } from './util.js';
