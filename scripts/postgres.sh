@@ -98,7 +98,11 @@ case "$CMD" in
 esac
 
 [ "$(id -u)" != "0" ] || chown postgres: "$DIR"
-if ! running; then
+# A server of another checkout (or an earlier clone) may already listen on the port: it is just
+# as throwaway, so use it instead of failing to bind a second one.
+if ! running && "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT" 2>/dev/null; then
+  say "a PostgreSQL server already listens on 127.0.0.1:$PORT (not this checkout's cluster); using it"
+elif ! running; then
   if [ ! -f "$DATA/PG_VERSION" ]; then
     say "creating a cluster in $DATA"
     rm -rf "$DATA"

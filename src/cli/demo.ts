@@ -16,11 +16,11 @@ On MNIST (the mnist package's 10,000 digits, 8,000 to train, 2,000 to test), wit
   1. trains a teacher CNN (zoo cnn, 1.11 M parameters);
   2. trains a small MLP student (zoo mlp-small, 102 k parameters, 1/10.9 of the teacher) alone, and
      the same student distilled from the teacher, on the same budget;
-  3. prunes 90% of the distilled student's weights and fine-tunes it;
+  3. prunes the distilled student gradually to 90% zeros while fine-tuning it;
   4. quantizes the pruned student to INT8 (static, calibrated) and INT4 (weight-only);
   5. evaluates and benchmarks every variant,
 and writes the models, report.json and report.html into DIR, then prints the summary table
-(accuracy, parameters, FLOPs, size raw/brotli, latency p50, energy and CO2). About a minute on
+(accuracy, parameters, FLOPs, size raw/brotli, latency p50, energy and CO2). About 40 seconds on
 2 cores. Running it again reuses finished steps (--fresh runs everything).
 
 options:
