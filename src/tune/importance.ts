@@ -4,8 +4,8 @@
  * For each parameter, the complete trials that have it are grouped (categories by value; numbers
  * in up to `bins` equal-count bins of their internal value, log scale in log space) and the
  * share of the objective's variance explained by the group means is computed, corrected for the
- * share pure noise would explain with that many groups: ε² = (SS_between − (k−1)·MS_within) /
- * (SS_total + MS_within), clipped at 0 (Kelley 1935's epsilon-squared, the less biased sibling of
+ * share pure noise would explain with that many groups: ω² = (SS_between − (k−1)·MS_within) /
+ * (SS_total + MS_within), clipped at 0 (Hays' omega-squared, a less biased sibling of
  * η² = SS_between / SS_total). The scores are then normalized to sum to 1.
  *
  * This is not fANOVA (Hutter et al. 2014, https://proceedings.mlr.press/v32/hutter14.html, what
@@ -28,7 +28,7 @@ export interface ImportanceOptions {
   readonly bins?: number;
 }
 
-/** ε² of `target` grouped by `groups` (group labels), clipped to [0, 1]. */
+/** ω² of `target` grouped by `groups` (group labels), clipped to [0, 1]. */
 export function explainedVariance(target: readonly number[], groups: readonly (string | number)[]): number {
   const n = target.length;
   if (n < 2) return 0;

@@ -102,16 +102,17 @@ export async function runOptimize(study: Study, objective: Objective, options: O
 
   const runOne = async (trial: Trial): Promise<void> => {
     let timer: NodeJS.Timeout | undefined;
-    if (heartbeatMs !== undefined) {
-      await study.storage.heartbeat(study.name, trial.number);
-      timer = setInterval(() => {
-        study.storage.heartbeat(study.name, trial.number).catch(() => undefined);
-      }, heartbeatMs);
-      timer.unref();
-    }
     let result: unknown;
     let thrown: { value: unknown } | undefined;
     try {
+      // Inside the try: a failing first heartbeat must not leave the trial running forever.
+      if (heartbeatMs !== undefined) {
+        await study.storage.heartbeat(study.name, trial.number);
+        timer = setInterval(() => {
+          study.storage.heartbeat(study.name, trial.number).catch(() => undefined);
+        }, heartbeatMs);
+        timer.unref();
+      }
       result = await objective(trial);
     } catch (e) {
       thrown = { value: e };
@@ -119,7 +120,10 @@ export async function runOptimize(study: Study, objective: Objective, options: O
       if (timer !== undefined) clearInterval(timer);
     }
     let outcome: unknown = result;
-    if (thrown !== undefined) {
+    if (thrown === undefined && typeof result === 'object' && result !== null && !Array.isArray(result)) {
+      // Not a TellResult: an objective returns value(s); `finish` would reject an object and leave the trial running.
+      outcome = { state: 'failed', reason: `objective returned ${JSON.stringify(result)}, not a number or number[]` };
+    } else if (thrown !== undefined) {
       outcome = thrown.value instanceof TrialPruned
         ? { state: 'pruned' }
         : { state: 'failed', reason: thrown.value instanceof Error ? thrown.value.message : String(thrown.value) };

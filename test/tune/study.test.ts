@@ -81,6 +81,25 @@ describe('Study.optimize', () => {
     assert.deepEqual([pruned!.state, pruned!.values], ['pruned', [6]]);
   });
 
+  it('an objective returning an object fails its trial (not left running)', async () => {
+    const study = await createStudy();
+    const r = await study.optimize(() => ({ accuracy: 0.9 }) as unknown as number, { nTrials: 2 });
+    assert.equal(r.trials.length, 2);
+    assert.ok(study.trials.every((t) => t.state === 'failed' && /objective returned \{"accuracy":0\.9\}, not a number/.test(t.reason!)), JSON.stringify(study.trials));
+  });
+
+  it('a failing first heartbeat fails the trial instead of leaving it running', async () => {
+    const memory = new MemoryBackend();
+    const backend = {
+      append: (ops: Parameters<MemoryBackend['append']>[0]) => (ops.some((o) => o.op === 'heartbeat') ? Promise.reject(new Error('disk full')) : memory.append(ops)),
+      read: (from: number) => memory.read(from),
+      close: () => memory.close(),
+    };
+    const study = await createStudy({ storage: backend });
+    await assert.rejects(study.optimize(() => 1, { nTrials: 1, heartbeatMs: 1000 }), /disk full/);
+    assert.deepEqual([study.trials[0]!.state, study.trials[0]!.reason], ['failed', 'disk full']);
+  });
+
   it('abort stops new trials and aborts running ones', async () => {
     const study = await createStudy();
     const controller = new AbortController();

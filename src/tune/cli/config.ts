@@ -17,9 +17,11 @@ import { gridValues, SPACE_NAMES, type ParamSpec, type SearchSpace, type SpaceNa
 export const TUNE_OBJECTIVES = ['accuracy', 'loss', 'size', 'latency'] as const;
 export type TuneObjective = (typeof TUNE_OBJECTIVES)[number];
 
+/** Samplers `--sampler` accepts. */
 export const TUNE_SAMPLERS = ['tpe', 'random', 'grid', 'cmaes', 'nsga2'] as const;
 export type TuneSampler = (typeof TUNE_SAMPLERS)[number];
 
+/** Pruners `--pruner` accepts. */
 export const TUNE_PRUNERS = ['asha', 'median', 'hyperband', 'none'] as const;
 export type TunePruner = (typeof TUNE_PRUNERS)[number];
 

@@ -32,7 +32,6 @@ export interface TuneRequest extends Omit<TuneConfig, 'run' | 'budget'> {
 
 /** Hooks of {@link runTune}. */
 export interface TuneHooks {
-  /** Called about once a second while trials run, with the study's trials so far. */
   /** Called about once a second while trials run, with this run's trials so far and its budget. */
   readonly onProgress?: (trials: readonly FrozenTrial[], budget: number) => void;
   readonly signal?: AbortSignal;
@@ -77,9 +76,10 @@ function runChildren(config: TuneConfig, workers: number, signal?: AbortSignal):
   return Promise.all(children.map((child, i) => new Promise<void>((resolve, reject) => {
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString('utf8')).slice(-8000); });
-    child.on('error', (e) => reject(new WhittleError(`tune worker ${i + 1} could not start: ${e.message}`, { cause: e })));
+    child.on('error', (e) => { onAbort(); reject(new WhittleError(`tune worker ${i + 1} could not start: ${e.message}`, { cause: e })); });
     child.on('close', (code, sig) => {
       if (code === 0) return resolve();
+      onAbort(); // the run failed: stop the other workers rather than wait for their budget
       const line = stderr.trim().split('\n')[0] ?? '';
       const why = `tune worker ${i + 1} ${sig ? `was killed by ${sig}` : `exited with code ${code}`}${line ? `: ${line}` : ''}`;
       reject(code === 2 ? new UsageError(why) : new Error(why));

@@ -173,7 +173,7 @@ export function gridValues(space: SearchSpace): Record<string, ParamValue[]> {
       grid[name] = [...spec.choices];
       continue;
     }
-    const step = spec.kind === 'int' ? spec.step : spec.step;
+    const step = spec.step;
     if (step !== undefined && !spec.log) {
       const n = Math.floor((spec.high - spec.low) / step + 1e-9) + 1;
       if (n > 32) throw new UsageError(`--sampler grid: '${name}' has ${n} grid values (at most 32); narrow it or give choices`);
