@@ -133,8 +133,8 @@ export const distillCommand: Command = {
         accuracy: result.student.validation?.accuracy ?? null, trainAccuracy: last?.trainAccuracy ?? null,
       },
       compression: round(result.compression),
-      accuracyKept: result.teacher.validation?.accuracy && result.student.validation?.accuracy != null
-        ? round(result.student.validation.accuracy / result.teacher.validation.accuracy) : null,
+      accuracyKept: (result.teacher.validation?.accuracy ?? 0) > 0 && result.student.validation?.accuracy != null
+        ? round(result.student.validation.accuracy / result.teacher.validation!.accuracy!) : null,
       data: data.source,
       temperature, alpha, hints, optimizer, schedule, batch: batchSize, seed,
       steps: result.steps,
@@ -149,7 +149,7 @@ export const distillCommand: Command = {
     const heldOut = data.validation ? 'held-out' : 'training';
     io.out([
       `distilled ${teacherPath} into ${student.source} on ${data.source}: ${result.steps} steps, T ${temperature}, alpha ${alpha} -> ${saved.path}`,
-      `params      ${humanCount(doc.teacher.params)} -> ${humanCount(doc.student.params)} (${doc.compression.toFixed(1)}x fewer)`,
+      `params      ${humanCount(doc.teacher.params)} -> ${humanCount(doc.student.params)} (${doc.compression >= 1 ? `${doc.compression.toFixed(1)}x fewer` : `${(1 / doc.compression).toFixed(1)}x more`})`,
       `accuracy    teacher ${pct(data.validation ? doc.teacher.accuracy : doc.teacher.trainAccuracy)}, student ${pct(data.validation ? doc.student.accuracy : doc.student.trainAccuracy)} (${heldOut} data)` +
         (doc.accuracyKept !== null ? `; the student keeps ${(100 * doc.accuracyKept).toFixed(1)}% of the teacher's accuracy` : ''),
       `total ${doc.seconds.toFixed(1)} s`,

@@ -13,8 +13,8 @@ import { inferShapes } from '../graph/shape-inference/index.js';
 import { countParameters } from '../measure/params.js';
 import { evaluate, type Evaluation } from '../train/evaluate.js';
 import { fit } from '../train/fit.js';
-import { addProjections, hintColumns, removeProjections } from './hints.js';
-import { argmaxLabels, runTeacher, teacherInputColumns, withColumns } from './teacher.js';
+import { addProjections, hideProjections, hintColumns, removeProjections } from './hints.js';
+import { argmaxLabels, runTeacher, teacherInputColumns, withColumns, withTeacherInputs } from './teacher.js';
 import { DISTILL_DEFAULTS, type DistillOptions, type DistillResult } from './types.js';
 
 /** Dataset column (and training-graph input) holding the cached teacher logits. */
@@ -54,6 +54,9 @@ export async function distill(teacher: Model, student: Model, data: Dataset, opt
   const hints = options.hints ?? [];
   const features = hintColumns(hints, teacher, student, names);
 
+  // Checked now, so that data the teacher cannot read fails before training, not after.
+  const teacherValidation = options.validation
+    && withTeacherInputs(options.validation, teacherInputColumns(teacher, studentInputs, options.validation, names.teacher));
   const cache = await runTeacher(teacher, data, {
     output: teacherOutput, features, inputs: teacherInputColumns(teacher, studentInputs, data, names.teacher),
     batchSize: options.teacherBatchSize ?? 256,
@@ -74,14 +77,15 @@ export async function distill(teacher: Model, student: Model, data: Dataset, opt
     loss,
     optimizer: options.optimizer ?? DISTILL_DEFAULTS.optimizer,
     ...(options.trainable ? { trainable: [...options.trainable, ...projected.weights] } : {}),
+    ...(options.callbacks ? { callbacks: hideProjections(options.callbacks, projected) } : {}),
   });
   const model = removeProjections(trained.model, projected);
 
-  const score = async (m: Model, output: string): Promise<Evaluation | undefined> => (options.validation
-    ? evaluate(m, options.validation, { output, labels, ...(options.threads ? { threads: options.threads } : {}) })
+  const score = async (m: Model, output: string, validation: Dataset | undefined): Promise<Evaluation | undefined> => (validation
+    ? evaluate(m, validation, { output, labels, ...(options.threads ? { threads: options.threads } : {}) })
     : undefined);
-  const teacherVal = await score(teacher, teacherOutput);
-  const studentVal = await score(model, studentOutput);
+  const teacherVal = await score(teacher, teacherOutput, teacherValidation);
+  const studentVal = await score(model, studentOutput, options.validation);
   const teacherParams = countParameters(teacher).total;
   const studentParams = countParameters(model).total;
   return {

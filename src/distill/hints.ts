@@ -15,6 +15,7 @@ import { definedNames } from '../graph/scope.js';
 import { inferShapes } from '../graph/shape-inference/index.js';
 import { deriveSeed, fillUniform, mulberry32 } from '../nn/random.js';
 import { Tensor } from '../onnx/tensor.js';
+import type { Callback, EpochContext, EpochRecord } from '../train/callbacks.js';
 import type { DistillHint } from './types.js';
 
 /** Dataset column holding the cached teacher feature of hint `i`. */
@@ -22,7 +23,7 @@ export function hintColumn(i: number): string {
   return `distill_hint_${i}`;
 }
 
-/** Checks hint names against both graphs; returns column -> teacher value. */
+/** Checks hint names against both graphs (values, not weights); returns column -> teacher value. */
 export function hintColumns(hints: readonly DistillHint[], teacher: Model, student: Model,
   names: { teacher: string; student: string }): Map<string, string> {
   const inTeacher = definedNames(teacher.graph);
@@ -31,6 +32,9 @@ export function hintColumns(hints: readonly DistillHint[], teacher: Model, stude
   hints.forEach((h, i) => {
     if (!inStudent.has(h.student)) throw new UsageError(`hint: the student ${names.student} has no value '${h.student}'`);
     if (!inTeacher.has(h.teacher)) throw new UsageError(`hint: the teacher ${names.teacher} has no value '${h.teacher}'`);
+    for (const [model, value, who] of [[student, h.student, 'student'], [teacher, h.teacher, 'teacher']] as const) {
+      if (model.graph.initializers.has(value)) throw new UsageError(`hint: '${value}' is a weight of the ${who} ${names[who]}; hint an intermediate value (a node output)`);
+    }
     const w = h.weight ?? 1;
     if (!(Number.isFinite(w) && w >= 0)) throw new UsageError(`hint weight for '${h.student}' must be a number >= 0, got ${w}`);
     columns.set(hintColumn(i), h.teacher);
@@ -104,4 +108,18 @@ export function removeProjections(model: Model, projected: ProjectedStudent): Mo
   const initializers = new Map(model.graph.initializers);
   for (const w of projected.weights) initializers.delete(w);
   return { ...model, graph: { ...model.graph, nodes: model.graph.nodes.filter((n) => !drop.has(n.name)), initializers } };
+}
+
+/**
+ * `callbacks` whose `onEpochEnd` context builds the model without the projections, so that a
+ * checkpoint written during training is the student alone.
+ */
+export function hideProjections(callbacks: readonly Callback[], projected: ProjectedStudent): Callback[] {
+  if (projected.nodes.length === 0) return [...callbacks];
+  return callbacks.map((c) => ({
+    ...(c.onStepEnd ? { onStepEnd: (step: number, loss: number, lr: number) => c.onStepEnd!(step, loss, lr) } : {}),
+    ...(c.onEpochEnd ? {
+      onEpochEnd: (record: EpochRecord, context: EpochContext) => c.onEpochEnd!(record, { model: () => removeProjections(context.model(), projected) }),
+    } : {}),
+  }));
 }

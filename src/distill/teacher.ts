@@ -109,6 +109,23 @@ export function withColumns(data: Dataset, extra: ReadonlyMap<string, Tensor>): 
   };
 }
 
+/** `data` where each teacher input also reads under its own name the column that feeds it (for evaluating the teacher). */
+export function withTeacherInputs(data: Dataset, inputs: ReadonlyMap<string, string>): Dataset {
+  const alias = [...inputs].filter(([input, column]) => input !== column);
+  if (alias.length === 0) return data;
+  const columns: Record<string, ColumnSpec> = { ...data.columns };
+  for (const [input, column] of alias) columns[input] = data.columns[column]!;
+  return {
+    size: data.size,
+    columns,
+    batch(indices) {
+      const out = data.batch(indices);
+      for (const [input, column] of alias) out[input] = out[column]!;
+      return out;
+    },
+  };
+}
+
 /** The arg-max class of every row of `logits` [N, C], as int64 labels (for unlabelled data at alpha = 1). */
 export function argmaxLabels(logits: Tensor<'float32'>): Tensor {
   const [n, c] = logits.dims as [number, number];

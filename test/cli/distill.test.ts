@@ -56,6 +56,13 @@ describe('whittle distill', () => {
     assert.deepEqual(model.graph.nodes.map((n) => n.opType), ['Flatten', 'Gemm', 'Relu', 'Gemm']);
   });
 
+  it('says "x more" when the student has more parameters than the teacher', () => {
+    const out = join(dir, 'bigger.onnx');
+    const r = whittle(['distill', '--teacher', LENET, '--model', 'mlp', '--dataset', 'mnist', '--steps', '1', '--threads', '1', '-o', out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /params {6}27\.6 K -> 204 K \(7\.4x more\)/);
+  });
+
   const bad: [string, string[], RegExp][] = [
     ['missing teacher', ['--model', 'mlp', '--dataset', 'mnist'], /missing --teacher T\.onnx/],
     ['teacher file absent', ['--teacher', join(dir, 'nope.onnx'), '--model', 'mlp', '--dataset', 'mnist'], /--teacher .*nope\.onnx: no such file/],

@@ -71,6 +71,7 @@ describe('energy in whittle bench and train', () => {
     ['bench', ['--tdp', '0'], /--tdp must be a number > 0, got '0'/],
     ['bench', ['--grams-per-kwh', 'lots'], /--grams-per-kwh must be a number >= 0/],
     ['bench', ['--emissions', join(dir, 'no', 'e.csv')], /the folder .* does not exist/],
+    ['bench', ['--emissions', ''], /the emissions file name is empty/],
     ['train', ['--model', 'mlp', '--dataset', 'mnist', '--region', 'XX'], /--region 'XX' is not a known grid region/],
     ['train', ['--model', 'mlp', '--dataset', 'mnist', '--emissions', foreign], /is not a CodeCarbon emissions\.csv/],
   ];

@@ -63,7 +63,12 @@ describe('distill', () => {
       { student: '/relu1/Relu_output_0', teacher: '/relu1/Relu_output_0' },
     ];
     const plain = await distill(teacher, student, data, { ...common, epochs: 1 });
-    const hinted = await distill(teacher, student, data, { ...common, epochs: 4, hints });
+    const seen: Model[] = [];
+    const hinted = await distill(teacher, student, data, { ...common, epochs: 4, hints, callbacks: [{ onEpochEnd: (_r, c) => { seen.push(c.model()); } }] });
+    // A callback (e.g. a checkpoint) sees the student without the projections too.
+    assert.equal(seen.length, 4);
+    assert.deepEqual(seen[3]!.graph.nodes, student.graph.nodes);
+    assert.deepEqual([...seen[3]!.graph.initializers.keys()], [...student.graph.initializers.keys()]);
     assert.equal(hinted.teacher.cacheBytes, 500 * (10 + 64 + 8 * 26 * 26) * 4);
     assert.deepEqual(hinted.model.graph.nodes, student.graph.nodes);
     assert.deepEqual([...hinted.model.graph.initializers.keys()], [...student.graph.initializers.keys()]);
@@ -85,12 +90,14 @@ describe('distill', () => {
     await assert.rejects(distill(teacher, student, data, { alpha: 0.5 }), /needs class labels/);
   });
 
-  it('feeds a teacher whose one input has another name from the student input column', async () => {
+  it('feeds a teacher whose one input has another name from the student input column (training and validation)', async () => {
     const inputs = teacher.graph.inputs.map((i) => (i.name === 'image' ? { ...i, name: 'pixels' } : i));
     const nodes = teacher.graph.nodes.map((n) => ({ ...n, inputs: n.inputs.map((v) => (v === 'image' ? 'pixels' : v)) }));
     const renamed: Model = { ...teacher, graph: { ...teacher.graph, inputs, nodes } };
-    const r = await distill(renamed, buildZooModel('mlp', { widths: [8] }), subset(train, range(256)), { ...common, steps: 2 });
+    const r = await distill(renamed, buildZooModel('mlp', { widths: [8] }), subset(train, range(256)), { ...common, steps: 2, validation: test });
     assert.equal(r.teacher.trainAccuracy, (await evaluate(teacher, subset(train, range(256)))).accuracy);
+    // The teacher is scored on the validation data through the same column.
+    assert.equal(r.teacher.validation!.accuracy, (await evaluate(teacher, test)).accuracy);
   });
 
   it('rejects bad options with one clear error naming the models', async () => {
@@ -103,6 +110,10 @@ describe('distill', () => {
     await assert.rejects(distill(teacher, student, small, { temperature: 0 }), /temperature must be a number > 0, got 0/);
     await assert.rejects(distill(teacher, student, small, { names, hints: [{ student: 'nope', teacher: 'logits' }] }), /student S.onnx has no value 'nope'/);
     await assert.rejects(distill(teacher, student, small, { names, hints: [{ student: 'logits', teacher: 'nope' }] }), /teacher T.onnx has no value 'nope'/);
+    await assert.rejects(distill(teacher, student, small, { names, hints: [{ student: 'logits', teacher: 'conv1.weight' }] }),
+      /'conv1.weight' is a weight of the teacher T.onnx; hint an intermediate value/);
+    await assert.rejects(distill(teacher, student, small, { names, hints: [{ student: 'fc1.weight', teacher: 'logits' }] }),
+      /'fc1.weight' is a weight of the student S.onnx/);
     await assert.rejects(distill(teacher, student, small, { hints: [{ student: '/relu/Relu_output_0', teacher: '/relu1/Relu_output_0' }] }),
       /cannot be projected onto teacher shape \[N, 8, 26, 26\]/);
     await assert.rejects(distill(teacher, student, new ArrayDataset({ x: small.batch([0])['image']! }), { names }), /no array 'image' .* student S.onnx/);

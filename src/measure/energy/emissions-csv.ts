@@ -125,9 +125,10 @@ export function parseCsvHeader(text: string): string[] | undefined {
  * The columns of an existing emissions.csv, or undefined when the file is absent or empty (it
  * then gets our header). A file whose header is not CodeCarbon's (a column CodeCarbon never
  * writes, or one of timestamp/project_name/duration/emissions/energy_consumed missing) is a
- * UsageError naming the file: whittle never rewrites someone else's CSV.
+ * UsageError naming the file: whittle never rewrites someone else's CSV. So is an empty name.
  */
 export function checkEmissionsCsv(file: string): string[] | undefined {
+  if (file.trim() === '') throw new UsageError('the emissions file name is empty; give a FILE.csv path');
   if (!existsSync(file)) {
     const folder = dirname(resolve(file));
     if (!existsSync(folder)) throw new UsageError(`${file}: the folder ${folder} does not exist`);

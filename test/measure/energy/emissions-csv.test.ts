@@ -108,6 +108,7 @@ describe("CodeCarbon's emissions.csv", () => {
     writeFileSync(partial, 'timestamp,project_name,duration\n');
     assert.throws(() => appendEmissionsCsv(partial, []), /lacks emissions, energy_consumed/);
     assert.throws(() => appendEmissionsCsv(dir, []), /is a directory/);
+    assert.throws(() => appendEmissionsCsv('', []), /the emissions file name is empty/);
     assert.throws(() => appendEmissionsCsv(join(dir, 'nope', 'e.csv'), []), /does not exist/);
     assert.equal(existsSync(join(dir, 'nope')), false);
   });
