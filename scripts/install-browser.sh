@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
 # Installs the browser the report tests and scripts/screenshot-report.ts drive: Debian's
 # `chromium` package (/usr/bin/chromium), run headless by playwright-core (which downloads no
-# browser of its own). Does nothing when /usr/bin/chromium is already there. Needs root (or sudo)
-# for apt-get; otherwise it says what to run. Set WHITTLE_SKIP_BROWSER=1 to skip the browser test
-# on a machine without it.
+# browser of its own). Does nothing when /usr/bin/chromium (or $WHITTLE_CHROMIUM) is already
+# there. Needs root (or sudo) for apt-get; otherwise it says what to run. Set
+# WHITTLE_SKIP_BROWSER=1 to skip the browser test on a machine without it.
 set -euo pipefail
 if [ "${WHITTLE_SKIP_BROWSER:-}" = "1" ]; then
   echo "install-browser: WHITTLE_SKIP_BROWSER=1, not installing chromium (the browser tests are skipped)" >&2
   exit 0
+fi
+if [ -n "${WHITTLE_CHROMIUM:-}" ]; then
+  if [ -x "$WHITTLE_CHROMIUM" ]; then
+    echo "chromium (WHITTLE_CHROMIUM): $("$WHITTLE_CHROMIUM" --version 2>/dev/null || echo "$WHITTLE_CHROMIUM")"
+    exit 0
+  fi
+  echo "install-browser: WHITTLE_CHROMIUM=$WHITTLE_CHROMIUM is not an executable file" >&2
+  exit 1
 fi
 CHROMIUM=/usr/bin/chromium
 if [ -x "$CHROMIUM" ]; then

@@ -12,7 +12,7 @@ export interface EnergySetup {
 }
 
 /** A probe for runRecipe, and the report's energy note once steps have been measured. */
-export function energyProbe(setup: EnergySetup): { probe: EnergyProbe; describe(): ReportEnergy | undefined; readings: EnergyReading[] } {
+export function energyProbe(setup: EnergySetup): { probe: EnergyProbe; describe(): ReportEnergy | undefined } {
   const options: EnergyMeterOptions = {
     ...(setup.region ? { region: setup.region } : {}),
     ...(setup.tdpWatts !== undefined ? { tdpWatts: setup.tdpWatts } : {}),
@@ -21,7 +21,6 @@ export function energyProbe(setup: EnergySetup): { probe: EnergyProbe; describe(
   startEnergyMeter(options).stop();
   const readings: EnergyReading[] = [];
   return {
-    readings,
     probe: () => {
       const meter = startEnergyMeter(options);
       return {

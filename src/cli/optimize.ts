@@ -1,7 +1,9 @@
 /** `whittle optimize recipe.yaml`: run a declared sequence of steps into one output folder. */
 import { basename, extname } from 'node:path';
 import { UsageError } from '../errors.js';
+import { refLabel } from '../recipe/execute/train.js';
 import { loadRecipe } from '../recipe/parse.js';
+import type { RecipeStep } from '../recipe/types.js';
 import { parseFlags } from './args.js';
 import type { Command, Io } from './command.js';
 import { checkOutDir, runRecipeWithReport, runSummary } from './recipe-run.js';
@@ -21,10 +23,11 @@ reuses every step whose options and inputs did not change (resumable). At the en
 report.json and report.html. docs/recipes.md describes the format.
 
 options:
-  -o, --out DIR     output folder (default: <recipe name>-out beside the current folder)
+  -o, --out DIR     output folder (default: <recipe name>-out in the current folder)
   --fresh           run every step again instead of reusing finished ones
   --force           use a folder that holds files whittle did not write
-  --dry-run         validate the recipe and print its steps; run nothing
+  --dry-run         validate the recipe and print its steps; run nothing (with --json:
+                    {recipe, valid, outDir, steps[]})
   --region CODE     grid region for CO2 (ISO 3166-1 alpha-3, e.g. FRA; default: world average)
   --tdp W           CPU power at full load for energy estimates (when RAPL is not readable)
   --json            print report.json instead of the table`;
@@ -42,6 +45,10 @@ export const optimizeCommand: Command = {
     const tdp = numberFlag(p, 'tdp', (n) => n > 0, 'a positive number of watts');
     const region = (p.values['region'] as string | undefined) ?? recipe.region;
     if (p.values['dry-run']) {
+      if (p.values.json) {
+        io.out(JSON.stringify({ recipe: file, valid: true, outDir, steps: recipe.steps.map(describeStep) }, null, 2));
+        return;
+      }
       io.out([`${file}: valid, ${recipe.steps.length} steps`, ...recipe.steps.map((s, i) => `  ${i + 1}. ${describeStep(s)}`)].join('\n'));
       return;
     }
@@ -54,12 +61,9 @@ export const optimizeCommand: Command = {
   },
 };
 
-function describeStep(s: import('../recipe/types.js').RecipeStep): string {
+/** One line per step for --dry-run: 'prune p from t', 'eval t, p'. */
+function describeStep(s: RecipeStep): string {
   if (s.kind === 'eval' || s.kind === 'bench') return `${s.kind} ${s.models.join(', ')}`;
-  const from = s.kind === 'distill' ? `${label(s.teacher)} -> ${label(s.student)}` : label(s.model);
+  const from = s.kind === 'distill' ? `${refLabel(s.teacher)} -> ${refLabel(s.student)}` : refLabel(s.model);
   return `${s.kind} ${s.output} from ${from}`;
-}
-
-function label(ref: import('../recipe/types.js').ModelRef): string {
-  return ref.kind === 'zoo' ? `zoo:${ref.zoo}` : ref.name;
 }

@@ -1,7 +1,7 @@
 /** The machine a measurement ran on, for reports: CPU model, cores, memory, OS, versions. */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, release, totalmem, type as osType } from 'node:os';
+import { availableParallelism, cpus, release, totalmem, type as osType } from 'node:os';
 
 export interface MachineInfo {
   readonly cpu: string;
@@ -21,7 +21,7 @@ export function machineInfo(): MachineInfo {
   const list = cpus();
   return {
     cpu: list[0]?.model.trim() || 'unknown CPU',
-    cores: list.length,
+    cores: availableParallelism(),
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     os: `${osType()} ${release()}`,
     node: process.version,

@@ -35,6 +35,7 @@ export function onlyKeys(raw: Raw, allowed: readonly string[], place: Place): vo
   }
 }
 
+/** A non-empty string (or `fallback` when absent). */
 export function string(raw: Raw, key: string, place: Place, fallback?: string): string {
   const v = raw[key];
   if (v === undefined && fallback !== undefined) return fallback;
@@ -42,6 +43,7 @@ export function string(raw: Raw, key: string, place: Place, fallback?: string): 
   return v;
 }
 
+/** One of `choices` (or `fallback` when absent). */
 export function choice<T extends string>(raw: Raw, key: string, choices: readonly T[], place: Place, fallback: T): T {
   const v = raw[key];
   if (v === undefined) return fallback;

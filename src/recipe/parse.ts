@@ -7,9 +7,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { gridIntensity } from '../measure/energy/carbon.js';
 import { isZooName, ZOO_NAMES } from '../nn/zoo.js';
 import { Place, RecipeError, describe, number, object, onlyKeys, string } from './fields.js';
-import { parseStep, type NameTable } from './steps.js';
+import { check, parseStep, type NameTable } from './steps.js';
 import type { ModelRef, Recipe } from './types.js';
 
 const TOP_KEYS = ['name', 'data', 'seed', 'threads', 'region', 'models', 'steps'] as const;
@@ -43,6 +44,7 @@ export function parseRecipe(value: unknown, source: string, baseDir: string): Re
   const seed = number(raw, 'seed', top, { min: 0, integer: true, fallback: 0 });
   const threads = raw['threads'] === undefined ? undefined : number(raw, 'threads', top, { min: 1, integer: true });
   const region = raw['region'] === undefined ? undefined : string(raw, 'region', top);
+  if (region !== undefined) check(top.at('region'), () => gridIntensity({ region }));
   const data = parseData(raw['data'], top.at('data'), baseDir);
   const models = parseModels(raw['models'], top.at('models'), baseDir);
 

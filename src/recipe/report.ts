@@ -3,6 +3,7 @@
  * figures of its eval and bench steps, the energy of the step that made it, its training curve
  * and its per-layer sparsity or bit widths.
  */
+import { co2Grams } from '../measure/energy/carbon.js';
 import type { ReportData, ReportEnergy, ReportMachine, VariantReport } from '../report/types.js';
 import type { ModelFigures, StepRecord } from './records.js';
 import type { RecipeRun } from './run.js';
@@ -23,7 +24,10 @@ export function recipeReport(run: RecipeRun, options: RecipeReportOptions): Repo
   const made = new Map<string, StepRecord>();
   for (const record of run.steps) if (record.artifact) made.set(record.artifact.name, record);
   const names = [...new Set([...made.keys(), ...figures.keys()])];
-  const variants: VariantReport[] = names.map((name) => variant(name, made.get(name), figures.get(name) ?? {}));
+  // Steps reused from an earlier run were measured under that run's region: price every step's
+  // energy at this report's grid intensity so the CO2 column matches the region the page states.
+  const gramsPerKWh = options.energy?.gramsPerKWh;
+  const variants: VariantReport[] = names.map((name) => variant(name, made.get(name), figures.get(name) ?? {}, gramsPerKWh));
   return {
     title: options.title,
     createdAt: new Date().toISOString(),
@@ -42,7 +46,7 @@ export function recipeReport(run: RecipeRun, options: RecipeReportOptions): Repo
   };
 }
 
-function variant(name: string, record: StepRecord | undefined, f: ModelFigures): VariantReport {
+function variant(name: string, record: StepRecord | undefined, f: ModelFigures, gramsPerKWh: number | undefined): VariantReport {
   return {
     name,
     description: record?.description ?? 'input model',
@@ -56,7 +60,7 @@ function variant(name: string, record: StepRecord | undefined, f: ModelFigures):
     brotliBytes: f.brotliBytes ?? 0,
     latencyMsP50: f.latencyMsP50 ?? 0,
     latencyBatch: f.latencyBatch ?? 1,
-    ...(record?.energy ? { energy: { joules: record.energy.joules, co2Grams: record.energy.co2Grams, seconds: record.energy.seconds, method: record.energy.method } } : {}),
+    ...(record?.energy ? { energy: { joules: record.energy.joules, co2Grams: gramsPerKWh === undefined ? record.energy.co2Grams : co2Grams(record.energy.joules, gramsPerKWh), seconds: record.energy.seconds, method: record.energy.method } } : {}),
     ...(record?.history?.length ? { history: record.history } : {}),
     ...(record?.layers?.length ? { layers: record.layers } : {}),
   };

@@ -11,7 +11,7 @@ import { runDistill } from './execute/distill.js';
 import { runBench, runEval } from './execute/measure.js';
 import { runTrain } from './execute/train.js';
 import type { StepRecord } from './records.js';
-import { fingerprint, RunState } from './state.js';
+import { fingerprint, RunState, sha256File } from './state.js';
 import type { Recipe, RecipeStep } from './types.js';
 
 export interface RunRecipeOptions {
@@ -45,9 +45,11 @@ export async function runRecipe(recipe: Recipe, options: RunRecipeOptions): Prom
   const emit = options.onEvent ?? (() => {});
   const ctx = new RunContext(recipe, dir, data, emit, options.energy, options.signal);
   const records: (StepRecord & { reused: boolean })[] = [];
+  // The data by content, not by path: a .npz rewritten in place must not reuse stale steps.
+  const dataKey = recipe.data === 'mnist' ? 'mnist' : { train: sha256File(recipe.data.train), test: sha256File(recipe.data.test) };
   for (const [index, step] of recipe.steps.entries()) {
     options.signal?.throwIfAborted();
-    const key = fingerprint({ step, seed: recipe.seed, data: data.source, threads: recipe.threads ?? null, inputs: inputHashes(step, ctx) });
+    const key = fingerprint({ step, seed: recipe.seed, data: dataKey, threads: recipe.threads ?? null, inputs: inputHashes(step, ctx) });
     const previous = options.fresh ? undefined : state.reusable(key);
     emit({ type: 'step', index, total: recipe.steps.length, label: stepLabel(step), reused: previous !== undefined });
     if (previous) {

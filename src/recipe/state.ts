@@ -21,6 +21,7 @@ interface StateFile {
   readonly steps: Record<string, StepRecord>;
 }
 
+/** The finished steps of one output folder, by fingerprint (see the module comment). */
 export class RunState {
   private constructor(private readonly dir: string, private readonly recipe: string, private readonly steps: Record<string, StepRecord>) {}
 
@@ -34,7 +35,7 @@ export class RunState {
     } catch (e) {
       throw new RecipeError(`${path}: not a whittle run state (delete it, or choose another output folder)`, { cause: e });
     }
-    if (parsed.version !== VERSION || typeof parsed.steps !== 'object') {
+    if (parsed?.version !== VERSION || typeof parsed.steps !== 'object' || parsed.steps === null || Array.isArray(parsed.steps)) {
       throw new RecipeError(`${path}: written by another version of whittle (delete it, or choose another output folder)`);
     }
     return new RunState(dir, recipe, parsed.steps);
@@ -67,6 +68,7 @@ export function fingerprint(parts: unknown): string {
   return createHash('sha256').update(canonical(parts)).digest('hex').slice(0, 32);
 }
 
+/** The SHA-256 (hex) of a file's bytes. */
 export function sha256File(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }

@@ -138,7 +138,8 @@ function spec<T extends { readonly name: string }>(value: unknown, place: Place,
   return obj as unknown as T;
 }
 
-function check(place: Place, build: () => unknown): void {
+/** Runs a constructor that validates a value; its WhittleError becomes a RecipeError at `place`. */
+export function check(place: Place, build: () => unknown): void {
   try {
     build();
   } catch (e) {

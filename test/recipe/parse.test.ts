@@ -34,6 +34,11 @@ describe('recipe validation', () => {
     assert.match(problem([{ train: 't', model: 'zoo:mlp' }, { compress: 'x' }]), /^r\.yaml: steps\[1\]: no step kind \(unknown step 'compress'\)/);
   });
 
+  it('names an unknown grid region before running', () => {
+    assert.match(problem([{ train: 't', model: 'zoo:mlp' }], { region: 'XYZ' }), /^r\.yaml: region: unknown region 'XYZ' \(expected one of WORLD, /);
+    assert.equal(problem([{ train: 't', model: 'zoo:mlp' }], { region: 'fra' }), '');
+  });
+
   it('names two kinds in one step', () => {
     assert.match(problem([{ train: 't', prune: 'p', model: 'zoo:mlp' }]), /steps\[0\]: one step kind per step, found train and prune/);
   });
@@ -100,5 +105,8 @@ describe('whittle optimize (bad input)', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /valid, 3 steps/);
     assert.match(r.stdout, /2\. quantize q from t/);
+    const j = whittle(['optimize', file, '--dry-run', '--json']);
+    assert.equal(j.code, 0, j.stderr);
+    assert.deepEqual(JSON.parse(j.stdout).steps, ['train t from zoo:mlp-small', 'quantize q from t', 'eval t, q']);
   });
 });

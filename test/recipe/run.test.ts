@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { writeNpz } from '../../src/data/npz.js';
 import { loadModel } from '../../src/onnx/load.js';
+import { Tensor } from '../../src/onnx/tensor.js';
 import { parseRecipe } from '../../src/recipe/parse.js';
 import { runRecipe } from '../../src/recipe/run.js';
+import { RunState } from '../../src/recipe/state.js';
 
 const recipe = (sparsity: number) => parseRecipe({
   seed: 3,
@@ -67,5 +70,35 @@ describe('runRecipe', () => {
     assert.ok(!existsSync(join(dir, 'small-pruned.onnx')));
     const resumed = await runRecipe(recipe(0.5), { outDir: dir });
     assert.deepEqual(resumed.steps.map((s) => s.reused), [true, false, false, false, false]);
+  });
+
+  it('reruns steps when a .npz data file is rewritten in place (the data is fingerprinted by content)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'whittle-npz-'));
+    const write = (name: string, n: number, seed: number) => {
+      const image = new Float32Array(n * 784).map((_, i) => ((i * 2654435761 + seed) % 1000) / 1000);
+      const labels = new BigInt64Array(n).map((_, i) => BigInt((i + seed) % 10));
+      writeNpz(join(dir, name), { image: new Tensor('float32', [n, 1, 28, 28], image), labels: new Tensor('int64', [n], labels) });
+    };
+    write('train.npz', 64, 1);
+    write('test.npz', 32, 2);
+    const npzRecipe = () => parseRecipe({
+      data: { train: 'train.npz', test: 'test.npz' },
+      steps: [{ train: 'm', model: 'zoo:mlp-small', epochs: 1, batch: 32 }, { eval: 'all' }],
+    }, 'npz recipe', dir);
+    const out = join(dir, 'out');
+    await runRecipe(npzRecipe(), { outDir: out });
+    const again = await runRecipe(npzRecipe(), { outDir: out });
+    assert.deepEqual(again.steps.map((s) => s.reused), [true, true]);
+    write('train.npz', 64, 7);
+    const changed = await runRecipe(npzRecipe(), { outDir: out });
+    assert.deepEqual(changed.steps.map((s) => s.reused), [false, false]);
+  });
+
+  it('refuses a state.json it cannot read with one clear error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'whittle-state-'));
+    for (const text of ['null', '{"version":1,"steps":null}', '{"version":1,"steps":[]}', '{"version":9,"steps":{}}', '{oops']) {
+      writeFileSync(join(dir, 'state.json'), text);
+      assert.throws(() => RunState.open(dir, 'r.yaml'), { name: 'RecipeError', message: /state\.json: .*delete it, or choose another output folder/ }, text);
+    }
   });
 });

@@ -18,6 +18,7 @@ import { epochFigures, fitOptions, refLabel } from './train.js';
 type PruneStep = Extract<RecipeStep, { kind: 'prune' }>;
 type QuantizeStep = Extract<RecipeStep, { kind: 'quantize' }>;
 
+/** Prunes (at once, or gradually while fine-tuning) and saves the model, with per-layer sparsity. */
 export async function runPrune(step: PruneStep, ctx: RunContext): Promise<Omit<StepRecord, 'seconds' | 'energy'>> {
   const model = await ctx.model(step.model);
   const weights = step.layers === 'default' ? undefined : step.layers === 'all' ? allPruneTargets(model).map((t) => t.weight) : step.layers;
@@ -67,6 +68,7 @@ function pruneRecord(step: PruneStep, saved: { file: string; sha256: string }, l
   };
 }
 
+/** Quantizes and saves the model, with per-layer bit widths and sensitivity. */
 export async function runQuantize(step: QuantizeStep, ctx: RunContext): Promise<Omit<StepRecord, 'seconds' | 'energy'>> {
   const model = await ctx.model(step.model);
   const calibration: CalibrationSource = { kind: 'dataset', dataset: ctx.data.train, samples: step.calibSamples };

@@ -7,6 +7,7 @@ import { epochFigures, fitOptions, refLabel } from './train.js';
 
 type DistillStep = Extract<RecipeStep, { kind: 'distill' }>;
 
+/** Distills the teacher into the student and saves it, with both models' sizes and the teacher's accuracy. */
 export async function runDistill(step: DistillStep, ctx: RunContext): Promise<Omit<StepRecord, 'seconds' | 'energy'>> {
   const teacher = await ctx.model(step.teacher);
   const student = await ctx.model(step.student);

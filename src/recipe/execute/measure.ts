@@ -15,6 +15,7 @@ import type { RecipeStep } from '../types.js';
 type EvalStep = Extract<RecipeStep, { kind: 'eval' }>;
 type BenchStep = Extract<RecipeStep, { kind: 'bench' }>;
 
+/** Accuracy and loss of each listed model on the test data. */
 export async function runEval(step: EvalStep, ctx: RunContext): Promise<Omit<StepRecord, 'seconds' | 'energy'>> {
   const figures: Record<string, ModelFigures> = {};
   for (const [i, name] of step.models.entries()) {
@@ -26,6 +27,7 @@ export async function runEval(step: EvalStep, ctx: RunContext): Promise<Omit<Ste
   return { kind: 'eval', description: `evaluated ${step.models.join(', ')} on ${ctx.data.test.size} test samples`, figures };
 }
 
+/** Params, non-zero params, FLOPs, size raw/brotli and latency p50/p90 (and its energy) of each listed model. */
 export async function runBench(step: BenchStep, ctx: RunContext): Promise<Omit<StepRecord, 'seconds' | 'energy'>> {
   const figures: Record<string, ModelFigures> = {};
   for (const [i, name] of step.models.entries()) {

@@ -7,6 +7,7 @@ import type { ModelRef, RecipeStep, TrainingSettings } from '../types.js';
 
 type TrainStep = Extract<RecipeStep, { kind: 'train' }>;
 
+/** Fits the step's model and saves it as `<output>.onnx`, with its per-epoch figures. */
 export async function runTrain(step: TrainStep, ctx: RunContext): Promise<Omit<StepRecord, 'seconds' | 'energy'>> {
   const model = await ctx.model(step.model);
   const result = await fit(model, ctx.data.train, fitOptions(step.training, ctx, 'train'));
@@ -35,10 +36,12 @@ export function fitOptions(t: TrainingSettings, ctx: RunContext, what: string): 
   };
 }
 
+/** The per-epoch figures a record keeps (and the report's training curves draw). */
 export function epochFigures(history: readonly EpochRecord[]): EpochFigures[] {
   return history.map((h) => ({ epoch: h.epoch, trainLoss: h.trainLoss, trainAccuracy: h.trainAccuracy, valLoss: h.valLoss, valAccuracy: h.valAccuracy }));
 }
 
+/** `zoo:NAME` or the model's name, for descriptions and messages. */
 export function refLabel(ref: ModelRef): string {
   return ref.kind === 'zoo' ? `zoo:${ref.zoo}` : ref.name;
 }
