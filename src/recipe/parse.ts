@@ -41,6 +41,7 @@ export function parseRecipe(value: unknown, source: string, baseDir: string): Re
   const raw = object(value, top);
   onlyKeys(raw, TOP_KEYS, top);
   const name = raw['name'] === undefined ? 'recipe' : string(raw, 'name', top);
+  if (!NAME.test(name)) throw top.at('name').error(`'${name}' must be letters, digits, '.', '_' or '-' (it names the default output folder)`);
   const seed = number(raw, 'seed', top, { min: 0, integer: true, fallback: 0 });
   const threads = raw['threads'] === undefined ? undefined : number(raw, 'threads', top, { min: 1, integer: true });
   const region = raw['region'] === undefined ? undefined : string(raw, 'region', top);

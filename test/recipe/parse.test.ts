@@ -71,6 +71,7 @@ describe('recipe validation', () => {
     assert.match(problem([{ train: 't', model: 'zoo:mlp' }, { train: 't', model: 'zoo:mlp' }]), /model name 't' is already used/);
     assert.match(problem([{ train: '../evil', model: 'zoo:mlp' }]), /must be letters, digits/);
     assert.match(problem([]), /steps: expected a non-empty list of steps/);
+    assert.match(problem([{ train: 't', model: 'zoo:mlp' }], { name: 'a/b' }), /^r\.yaml: name: 'a\/b' must be letters, digits/);
   });
 
   it('reads YAML and JSON files, and reports a syntax error as one line', () => {
