@@ -2,13 +2,9 @@
 import { demoRecipe } from '../recipe/demo.js';
 import { parseFlags } from './args.js';
 import type { Command, Io } from './command.js';
-import { checkOutDir, runRecipeWithReport, runSummary } from './recipe-run.js';
-import { numberFlag } from './train-options.js';
+import { checkOutDir, energySetupFromFlags, RECIPE_RUN_FLAGS, runRecipeWithReport, runSummary } from './recipe-run.js';
 
-const FLAGS = {
-  out: { type: 'string', short: 'o' }, quick: { type: 'boolean' }, fresh: { type: 'boolean' }, force: { type: 'boolean' },
-  region: { type: 'string' }, tdp: { type: 'string' }, json: { type: 'boolean' },
-} as const;
+const FLAGS = { ...RECIPE_RUN_FLAGS, quick: { type: 'boolean' } } as const;
 
 const HELP = `usage: whittle demo [--out DIR] [options]
 
@@ -39,13 +35,12 @@ export const demoCommand: Command = {
   async run(argv: readonly string[], io: Io) {
     const p = parseFlags('demo', argv, FLAGS);
     const outDir = (p.values['out'] as string | undefined) ?? 'whittle-demo';
-    const tdp = numberFlag(p, 'tdp', (n) => n > 0, 'a positive number of watts');
-    const region = p.values['region'] as string | undefined;
+    const energy = energySetupFromFlags(p);
     checkOutDir(outDir, Boolean(p.values['force']));
     const budget = p.values['quick'] ? 'quick' : 'full';
     const { run, report, document } = await runRecipeWithReport(demoRecipe(budget), io, {
       outDir, title: 'whittle demo: MNIST, from a teacher CNN to an INT4 student', fresh: Boolean(p.values['fresh']),
-      energy: { ...(region ? { region } : {}), ...(tdp !== undefined ? { tdpWatts: tdp } : {}) },
+      energy,
       settings: { budget },
     });
     io.out(p.values.json ? JSON.stringify(document, null, 2) : runSummary(run, report));

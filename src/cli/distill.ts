@@ -12,18 +12,13 @@ import type { Command, Io } from './command.js';
 import { checkData, commandData } from './data.js';
 import { humanCount } from './format.js';
 import { progressBar } from './progress.js';
-import { loopFromFlags, numberFlag } from './train-options.js';
+import { LOOP_FLAGS, loopFromFlags, numberFlag } from './train-options.js';
 
 const FLAGS = {
   teacher: { type: 'string' }, student: { type: 'string' }, model: { type: 'string' }, widths: { type: 'string' },
   dataset: { type: 'string' }, data: { type: 'string' }, 'val-data': { type: 'string' }, labels: { type: 'string' },
   temperature: { type: 'string' }, alpha: { type: 'string' }, hint: { type: 'string', multiple: true },
-  optimizer: { type: 'string' }, lr: { type: 'string' }, 'weight-decay': { type: 'string' }, momentum: { type: 'string' },
-  betas: { type: 'string' }, nesterov: { type: 'boolean' }, schedule: { type: 'string' }, warmup: { type: 'string' },
-  'min-lr': { type: 'string' }, gamma: { type: 'string' }, 'step-size': { type: 'string' },
-  epochs: { type: 'string' }, steps: { type: 'string' }, batch: { type: 'string' }, 'no-shuffle': { type: 'boolean' },
-  seed: { type: 'string' }, threads: { type: 'string' }, 'clip-norm': { type: 'string' }, accumulate: { type: 'string' },
-  'no-decay-bias': { type: 'boolean' }, output: { type: 'string', short: 'o' }, force: { type: 'boolean' }, json: { type: 'boolean' },
+  ...LOOP_FLAGS, output: { type: 'string', short: 'o' }, force: { type: 'boolean' }, json: { type: 'boolean' },
 } as const;
 
 const HELP = `usage: whittle distill --teacher T.onnx (--student S.onnx | --model ZOO [--widths W,..])

@@ -6,13 +6,9 @@ import { loadRecipe } from '../recipe/parse.js';
 import type { RecipeStep } from '../recipe/types.js';
 import { parseFlags } from './args.js';
 import type { Command, Io } from './command.js';
-import { checkOutDir, runRecipeWithReport, runSummary } from './recipe-run.js';
-import { numberFlag } from './train-options.js';
+import { checkOutDir, energySetupFromFlags, RECIPE_RUN_FLAGS, runRecipeWithReport, runSummary } from './recipe-run.js';
 
-const FLAGS = {
-  out: { type: 'string', short: 'o' }, fresh: { type: 'boolean' }, force: { type: 'boolean' }, 'dry-run': { type: 'boolean' },
-  region: { type: 'string' }, tdp: { type: 'string' }, json: { type: 'boolean' },
-} as const;
+const FLAGS = { ...RECIPE_RUN_FLAGS, 'dry-run': { type: 'boolean' } } as const;
 
 const HELP = `usage: whittle optimize <recipe.yaml | recipe.json> [--out DIR] [options]
 
@@ -42,8 +38,7 @@ export const optimizeCommand: Command = {
     const file = p.positionals[0]!;
     const recipe = loadRecipe(file);
     const outDir = (p.values['out'] as string | undefined) ?? `${recipe.name === 'recipe' ? basename(file, extname(file)) : recipe.name}-out`;
-    const tdp = numberFlag(p, 'tdp', (n) => n > 0, 'a positive number of watts');
-    const region = (p.values['region'] as string | undefined) ?? recipe.region;
+    const energy = energySetupFromFlags(p, recipe.region);
     if (p.values['dry-run']) {
       if (p.values.json) {
         io.out(JSON.stringify({ recipe: file, valid: true, outDir, steps: recipe.steps.map(describeStep) }, null, 2));
@@ -55,7 +50,7 @@ export const optimizeCommand: Command = {
     checkOutDir(outDir, Boolean(p.values['force']));
     const { run, report, document } = await runRecipeWithReport(recipe, io, {
       outDir, title: `whittle optimize: ${recipe.name}`, fresh: Boolean(p.values['fresh']),
-      energy: { ...(region ? { region } : {}), ...(tdp !== undefined ? { tdpWatts: tdp } : {}) },
+      energy,
     });
     io.out(p.values.json ? JSON.stringify(document, null, 2) : runSummary(run, report));
   },

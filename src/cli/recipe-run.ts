@@ -13,9 +13,24 @@ import type { Recipe } from '../recipe/types.js';
 import { summaryTable, writeReport } from '../report/index.js';
 import type { ReportDocument } from '../report/document.js';
 import type { ReportData } from '../report/types.js';
+import type { Parsed } from './args.js';
 import type { Io } from './command.js';
 import { energyProbe, type EnergySetup } from './energy-probe.js';
 import { progressBar, type Progress } from './progress.js';
+import { numberFlag } from './train-options.js';
+
+/** The flags `optimize` and `demo` share, to spread into their FLAGS. */
+export const RECIPE_RUN_FLAGS = {
+  out: { type: 'string', short: 'o' }, fresh: { type: 'boolean' }, force: { type: 'boolean' },
+  region: { type: 'string' }, tdp: { type: 'string' }, json: { type: 'boolean' },
+} as const;
+
+/** --region (else the recipe's own region) and --tdp, as the energy setup of a run. */
+export function energySetupFromFlags(p: Parsed, recipeRegion?: string): EnergySetup {
+  const tdp = numberFlag(p, 'tdp', (n) => n > 0, 'a positive number of watts');
+  const region = (p.values['region'] as string | undefined) ?? recipeRegion;
+  return { ...(region ? { region } : {}), ...(tdp !== undefined ? { tdpWatts: tdp } : {}) };
+}
 
 /**
  * The output folder must be new, empty, or one a previous run of whittle wrote (its state.json

@@ -97,6 +97,16 @@ export function lossFromFlags(p: Parsed, labelsAreClasses: boolean): LossSpec {
   throw new UsageError(`--loss must be cross-entropy or mse, got '${name}'`);
 }
 
+/** Flag specs of {@link loopFromFlags}, to spread into a command's FLAGS. */
+export const LOOP_FLAGS = {
+  optimizer: { type: 'string' }, lr: { type: 'string' }, 'weight-decay': { type: 'string' }, momentum: { type: 'string' },
+  betas: { type: 'string' }, nesterov: { type: 'boolean' }, schedule: { type: 'string' }, warmup: { type: 'string' },
+  'min-lr': { type: 'string' }, gamma: { type: 'string' }, 'step-size': { type: 'string' },
+  epochs: { type: 'string' }, steps: { type: 'string' }, batch: { type: 'string' }, 'no-shuffle': { type: 'boolean' },
+  seed: { type: 'string' }, threads: { type: 'string' }, 'clip-norm': { type: 'string' }, accumulate: { type: 'string' },
+  'no-decay-bias': { type: 'boolean' },
+} as const;
+
 /**
  * The loop flags `whittle train` and `whittle distill` share, read and checked at once:
  * --seed, --epochs | --steps, --batch, --threads, --accumulate, --clip-norm, the optimizer and

@@ -11,17 +11,12 @@ import { checkData, commandData } from './data.js';
 import { ENERGY_FLAGS, ENERGY_HELP, energyFlags, energyJson, energyText, finishCommandMeter, startCommandMeter } from './energy-options.js';
 import { humanBytes, table } from './format.js';
 import { progressBar } from './progress.js';
-import { lossFromFlags, loopFromFlags } from './train-options.js';
+import { LOOP_FLAGS, lossFromFlags, loopFromFlags } from './train-options.js';
 
 const FLAGS = {
   model: { type: 'string' }, dataset: { type: 'string' }, data: { type: 'string' }, 'val-data': { type: 'string' },
   labels: { type: 'string' }, loss: { type: 'string' }, 'label-smoothing': { type: 'string' },
-  optimizer: { type: 'string' }, lr: { type: 'string' }, 'weight-decay': { type: 'string' }, momentum: { type: 'string' },
-  betas: { type: 'string' }, nesterov: { type: 'boolean' }, schedule: { type: 'string' }, warmup: { type: 'string' },
-  'min-lr': { type: 'string' }, gamma: { type: 'string' }, 'step-size': { type: 'string' },
-  epochs: { type: 'string' }, steps: { type: 'string' }, batch: { type: 'string' }, 'no-shuffle': { type: 'boolean' },
-  seed: { type: 'string' }, threads: { type: 'string' }, 'clip-norm': { type: 'string' }, accumulate: { type: 'string' },
-  'no-decay-bias': { type: 'boolean' }, output: { type: 'string', short: 'o' }, force: { type: 'boolean' }, json: { type: 'boolean' },
+  ...LOOP_FLAGS, output: { type: 'string', short: 'o' }, force: { type: 'boolean' }, json: { type: 'boolean' },
   ...ENERGY_FLAGS,
 } as const;
 

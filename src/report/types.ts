@@ -3,17 +3,10 @@
  * (report.json). `whittle demo` and `whittle tune` fill a {@link ReportData}; `renderHtml`
  * draws it and `writeReport` writes both files.
  */
+import type { MachineInfo } from '../measure/machine.js';
 
-/** Which machine made the report; shown as a table. */
-export interface ReportMachine {
-  readonly cpu: string;
-  readonly cores: number;
-  readonly memoryGiB: number;
-  readonly os: string;
-  readonly node: string;
-  readonly onnxruntime: string;
-  readonly whittle: string;
-}
+/** Which machine made the report (measure/machine.ts `machineInfo()`); shown as a table. */
+export type ReportMachine = MachineInfo;
 
 /** How energy figures were obtained: measured with Intel RAPL counters, or estimated from CPU time. */
 export type EnergyMethod = 'rapl' | 'estimate';
