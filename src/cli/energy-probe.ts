@@ -2,6 +2,7 @@
  * Energy per recipe step: one meter (measure/energy) per step, and the description of how the
  * figures were obtained that reports must carry (measured with RAPL or estimated, and why).
  */
+import { gridIntensity } from '../measure/energy/carbon.js';
 import { startEnergyMeter, type EnergyMeterOptions, type EnergyReading } from '../measure/energy/meter.js';
 import type { EnergyProbe } from '../recipe/context.js';
 import type { ReportEnergy } from '../report/types.js';
@@ -18,7 +19,7 @@ export function energyProbe(setup: EnergySetup): { probe: EnergyProbe; describe(
     ...(setup.tdpWatts !== undefined ? { tdpWatts: setup.tdpWatts } : {}),
   };
   // Fail on a bad region before any work starts.
-  startEnergyMeter(options).stop();
+  gridIntensity(setup.region ? { region: setup.region } : {});
   const readings: EnergyReading[] = [];
   return {
     probe: () => {
